@@ -1,0 +1,39 @@
+# ogi-extract — `make help` lists the targets.
+PY      ?= python3
+VENV    ?= .venv
+BIN     := $(VENV)/bin
+SEED    ?= ../shared/seeds/004_6bdcad6606f9a5c6.txt
+
+.DEFAULT_GOAL := help
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(BIN)/ogi-extract: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $@
+
+install: $(BIN)/ogi-extract ## create .venv and install the package with its dev tools
+
+run: install ## extract one document (SEED=path, default a seed report) and print its record
+	$(BIN)/ogi-extract extract $(SEED)
+
+test: install ## start PostgreSQL/Redis if they are down, then run the whole test suite
+	bash scripts/ensure-services.sh
+	$(BIN)/python -m pytest -q
+
+lint: install ## ruff (lint + format check) and mypy (strict)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+fmt: install ## apply ruff's formatting and safe fixes
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install ## extraction speed and memory over the seeds and a 1 MB input
+	$(BIN)/python bench/bench_extract.py
+
+.PHONY: help install run test lint fmt bench

@@ -1,0 +1,3 @@
+"""ogi-extract: API, pipeline, storage and configuration."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,82 @@
+"""One typed settings object, read from the environment once, overridable in tests.
+
+Use `get_settings()` everywhere; tests call `override_settings(...)` (or set env vars and call
+`get_settings.cache_clear()`). Nothing reads configuration at import time.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # --- extraction -------------------------------------------------------------------------
+    review_threshold: float = Field(
+        0.8, ge=0, le=1, description="Fields below this confidence wait for a person."
+    )
+    max_document_bytes: int = Field(5_000_000, description="Larger submissions are refused (413).")
+
+    # --- LLM step (free-text sections) ----------------------------------------------------
+    llm_backend: Literal["auto", "openai", "none"] = Field(
+        "auto", description="auto: openai when LLM_BASE_URL is set, else none (rules only)."
+    )
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr = SecretStr("not-needed")
+    llm_model: str = "gpt-4o-mini"
+    llm_timeout_s: float = 60.0
+    llm_max_attempts: int = Field(4, ge=1, description="Transport retries (429, 5xx, timeouts).")
+    llm_max_reasks: int = Field(2, ge=0, description="Re-asks after invalid output.")
+    llm_concurrency: int = Field(4, ge=1)
+    llm_structured_output: Literal["auto", "json_schema", "json_object"] = Field(
+        "auto", description="auto: try strict json_schema, fall back to JSON mode if rejected."
+    )
+    llm_chunk_chars: int = Field(3000, ge=200, description="Longest section text sent at once.")
+
+    # --- storage and queue ------------------------------------------------------------------
+    database_url: str = "sqlite:///./ogi-extract.db"
+    redis_url: str | None = None
+    celery_queue: str = "ogi-extract"
+    task_soft_time_limit_s: int = 240
+    task_hard_time_limit_s: int = 300
+    broker_visibility_timeout_s: int = 600
+
+    # --- API ----------------------------------------------------------------------------------
+    auth_enabled: bool = Field(True, description="Turn off only explicitly, for local work.")
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    callback_secret: SecretStr = SecretStr("change-me")
+
+    @property
+    def llm_enabled(self) -> bool:
+        if self.llm_backend == "none":
+            return False
+        return self.llm_backend == "openai" or bool(self.llm_base_url)
+
+
+_settings: Settings | None = None
+
+
+def get_settings() -> Settings:
+    """The process's settings, read from the environment on first use."""
+    global _settings
+    if _settings is None:
+        _settings = Settings()
+    return _settings
+
+
+def override_settings(**values: Any) -> Settings:
+    """Replace the process's settings (tests, CLI flags); unnamed values come from the env."""
+    global _settings
+    _settings = Settings(**values)
+    return _settings
+
+
+def reset_settings() -> None:
+    """Forget the current settings; the next `get_settings()` reads the environment again."""
+    global _settings
+    _settings = None

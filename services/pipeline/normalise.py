@@ -1,0 +1,162 @@
+"""Step 2 of the pipeline: normalise the decoded text for matching, keeping an offset map.
+
+Contract: `normalise(original) -> NormalisedText`. Later steps read `.text` (simplified script,
+NFKC, no pinyin glosses, no site chrome) and report spans through `.span()`, which returns
+offsets into `original`, the text as submitted. Nothing here decides what a document means.
+
+Steps, in order (each one a pure function that returns edits or a 1:1 translation):
+  1. line ends and invisible characters (`\\r\\n` → `\\n`, zero-width spaces dropped)
+  2. NFKC per character (full-width digits and punctuation, circled numbers, ...)
+  3. traditional → simplified, character for character (OpenCC), only if the text has any
+  4. pinyin glosses after characters removed: `當(dāng)前` → `当前`
+  5. OCR letter-for-digit slips inside numbers repaired: `2O19` → `2019`, `l5` → `15`
+  6. spaces inside runs of Chinese characters removed: `索 引 号` → `索引号`
+  7. site chrome lines (breadcrumbs, page numbers, share/print/footer lines) blanked
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from services.pipeline.offsets import Edit, OffsetMap, apply_edits
+
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+
+_INVISIBLE = re.compile(r"\r\n?|[\u200b-\u200d\u2060\ufeff\u00ad]")
+
+_PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+_PINYIN_GLOSS = re.compile(rf"(?<=[{CJK}])\(\s?[{_PINYIN_LETTERS}]{{1,7}}[1-5]?\s?\)")
+
+_OCR_NUMBER = re.compile(r"(?<![A-Za-z0-9])(?=[OolI]*[0-9])[0-9OolI]*[OolI][0-9OolI]*(?![A-Za-z])")
+_OCR_TABLE = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1"})
+
+_CJK_SPACES = re.compile(rf"(?<=[{CJK}])[ \t]+(?=[{CJK}])")
+
+# A line is site chrome when it is one of these, unless it carries a date (the publish date
+# often shares a line with the view counter).
+_CHROME_LINE = re.compile(
+    r"^[ \t]*(?:"
+    r"(?:当前位置|您现在的位置|你现在的位置|您的位置|你的位置|所在位置)\s*[:：]?.*"
+    r"|首页\s*[>»›/].*"
+    r"|[-—–_~]{1,3}\s*\d{1,3}\s*[-—–_~]{1,3}"
+    r"|第\s*\d{1,3}\s*页(?:\s*[,/]?\s*共\s*\d{1,3}\s*页)?"
+    r"|.*(?:浏览次数|访问次数|点击数|阅读次数|打印本页|关闭窗口|【打印】|【关闭】|字号[:：]?\s*[【\[]?\s*大"
+    r"|【字体|分享到|扫一扫|返回顶部|网站地图|ICP备|网安备|公网安备|版权所有|技术支持|Copyright"
+    r"|上一篇|下一篇|收藏本页|我要纠错).*"
+    r")[ \t]*$",
+    re.MULTILINE,
+)
+_DATE_HINT = re.compile(r"\d{4}\s*[-年/.]\s*\d{1,2}")
+
+
+@dataclass(frozen=True, slots=True)
+class NormalisedText:
+    original: str
+    text: str
+    offsets: OffsetMap
+    cjk_chars: int
+    traditional_chars: int
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Offsets in the submitted text of the normalised span `[start, end)`."""
+        return self.offsets.span(start, end)
+
+
+def normalise(original: str) -> NormalisedText:
+    offsets = OffsetMap(len(original))
+
+    text, stage = apply_edits(original, _invisible_edits(original))
+    offsets.push(stage)
+
+    text, stage = apply_edits(text, _nfkc_edits(text))
+    offsets.push(stage)
+
+    cjk, table = _traditional_table(text)
+    traditional = sum(text.count(chr(code)) for code in table) if table else 0
+    if table:
+        text = text.translate(table)  # one for one: positions unchanged
+
+    text, stage = apply_edits(text, _regex_deletions(_PINYIN_GLOSS, text))
+    offsets.push(stage)
+
+    if _OCR_NUMBER.search(text):
+        text = _OCR_NUMBER.sub(lambda m: m.group().translate(_OCR_TABLE), text)
+
+    text, stage = apply_edits(text, _regex_deletions(_CJK_SPACES, text))
+    offsets.push(stage)
+
+    text, stage = apply_edits(text, _chrome_edits(text))
+    offsets.push(stage)
+
+    return NormalisedText(original, text, offsets, cjk, traditional)
+
+
+def _invisible_edits(text: str) -> list[Edit]:
+    return [
+        Edit(m.start(), m.end(), "\n" if m.group().startswith("\r") else "")
+        for m in _INVISIBLE.finditer(text)
+    ]
+
+
+@lru_cache(maxsize=8192)
+def _nfkc_char(ch: str) -> str:
+    out = unicodedata.normalize("NFKC", ch)
+    # NFKC leaves these alone or turns them into something less useful for matching.
+    return {"\u3000": " ", "\u00a0": " ", "\u2014": "-", "\u2013": "-", "\u2212": "-"}.get(ch, out)
+
+
+def _nfkc_edits(text: str) -> list[Edit]:
+    if text.isascii():
+        return []
+    changed = {ch for ch in set(text) if _nfkc_char(ch) != ch}
+    if not changed:
+        return []
+    pattern = re.compile("[" + "".join(re.escape(ch) for ch in changed) + "]")
+    return [Edit(m.start(), m.end(), _nfkc_char(m.group())) for m in pattern.finditer(text)]
+
+
+@lru_cache(maxsize=1)
+def _converter() -> object:
+    import opencc  # heavy import kept out of module import time
+
+    return opencc.OpenCC("t2s")
+
+
+_CJK_CHAR = re.compile(f"[{CJK}]")
+
+
+def _traditional_table(text: str) -> tuple[int, dict[int, str]]:
+    """Count CJK characters and build a 1:1 traditional → simplified table for those present."""
+    chars = sorted(set(_CJK_CHAR.findall(text)))
+    cjk = len(_CJK_CHAR.findall(text)) if chars else 0
+    if not chars:
+        return 0, {}
+    joined = "\n".join(chars)
+    converted = _convert(joined).split("\n")
+    table: dict[int, str] = {}
+    if len(converted) == len(chars):
+        for src, dst in zip(chars, converted, strict=True):
+            if dst != src and len(dst) == 1:
+                table[ord(src)] = dst
+    return cjk, table
+
+
+def _convert(text: str) -> str:
+    converter = _converter()
+    result: str = converter.convert(text)  # type: ignore[attr-defined]
+    return result
+
+
+def _regex_deletions(pattern: re.Pattern[str], text: str) -> list[Edit]:
+    return [Edit(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+def _chrome_edits(text: str) -> list[Edit]:
+    return [
+        Edit(m.start(), m.end())
+        for m in _CHROME_LINE.finditer(text)
+        if m.end() > m.start() and not _DATE_HINT.search(m.group())
+    ]

@@ -1,0 +1,1 @@
+"""Step 4 of the pipeline: parse the three standard tables. (Being written.)"""
