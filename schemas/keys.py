@@ -47,8 +47,9 @@ REQUEST_ROWS = (
 # Rows whose sum is （七）总计. `other` and the `other_*` rows are alternatives (one row in the
 # 2019 template, three in 2021); a document carries one form or the other.
 REQUEST_RESULT_ROWS = tuple(
-    r for r in REQUEST_ROWS if r not in ("new_received", "carried_over", "total_processed",
-                                         "carried_forward")
+    r
+    for r in REQUEST_ROWS
+    if r not in ("new_received", "carried_over", "total_processed", "carried_forward")
 )
 
 REVIEW_GROUPS = ("review", "litigation_direct", "litigation_after_review")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -39,17 +39,53 @@ class Settings(BaseSettings):
 
     # --- storage and queue ------------------------------------------------------------------
     database_url: str = "sqlite:///./ogi-extract.db"
-    redis_url: str | None = None
+    database_pool_size: int = Field(10, ge=1, description="PostgreSQL connections kept open.")
+    redis_url: str | None = Field(
+        None, description="Broker. Unset: redis://127.0.0.1:<redis_port>/0 (serve starts one)."
+    )
+    redis_port: int = Field(6379, description="Port `serve` checks, and starts Redis on.")
     celery_queue: str = "ogi-extract"
     task_soft_time_limit_s: int = 240
     task_hard_time_limit_s: int = 300
     broker_visibility_timeout_s: int = 600
+    broker_restore_interval_s: int = Field(
+        10, ge=1, description="How often a worker re-queues messages of workers that died."
+    )
+    task_max_retries: int = Field(3, ge=0, description="Retries of a job after transient errors.")
+    task_retry_backoff_s: float = Field(2.0, ge=0, description="First retry delay; doubles.")
+    worker_concurrency: int = Field(1, ge=1, description="Processes per `ogi-extract worker`.")
+    progress_flush_s: float = Field(
+        0.25, gt=0, description="A running job's stage is written at most this often."
+    )
 
     # --- API ----------------------------------------------------------------------------------
     auth_enabled: bool = Field(True, description="Turn off only explicitly, for local work.")
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    max_batch_items: int = Field(500, ge=1, description="Documents in one batch request.")
+    max_batch_bytes: int = Field(50_000_000, ge=1, description="Larger batch bodies get 413.")
+    job_retry_after_s: int = Field(1, ge=1, description="Retry-After while a job is unfinished.")
+    ready_worker_timeout_s: float = Field(1.0, gt=0, description="/readyz waits this for a ping.")
+
+    # --- result callbacks ------------------------------------------------------------------
     callback_secret: SecretStr = SecretStr("change-me")
+    callback_timeout_s: float = Field(10.0, gt=0)
+    callback_max_attempts: int = Field(6, ge=1, description="POSTs before a callback gives up.")
+    callback_backoff_s: float = Field(2.0, ge=0, description="First retry delay; doubles.")
+
+    @model_validator(mode="after")
+    def _time_limits_below_visibility(self) -> Settings:
+        # Redis redelivers an unacknowledged job after the visibility timeout; a job still
+        # running by then would run twice, so every time limit must end before it.
+        if not self.task_soft_time_limit_s < self.task_hard_time_limit_s:
+            raise ValueError("task_soft_time_limit_s must be below task_hard_time_limit_s")
+        if not self.task_hard_time_limit_s < self.broker_visibility_timeout_s:
+            raise ValueError("task_hard_time_limit_s must be below broker_visibility_timeout_s")
+        return self
+
+    @property
+    def broker_url(self) -> str:
+        return self.redis_url or f"redis://127.0.0.1:{self.redis_port}/0"
 
     @property
     def llm_enabled(self) -> bool:

@@ -160,3 +160,24 @@ def _chrome_edits(text: str) -> list[Edit]:
         for m in _CHROME_LINE.finditer(text)
         if m.end() > m.start() and not _DATE_HINT.search(m.group())
     ]
+
+
+_SOURCE_NOISE = re.compile(
+    rf"(?<=[{CJK}])[ \t\u3000]+(?=[{CJK}])|[\r\u200b-\u200d\u2060\ufeff\u00ad]"
+    rf"|(?<=[{CJK}])[(（]\s?[{_PINYIN_LETTERS}]{{1,7}}[1-5]?\s?[)）]"
+)
+
+
+def source_copy(doc: NormalisedText, start: int, end: int) -> tuple[str, tuple[int, int]]:
+    """The submitted text behind a normalised span, cleaned of noise but not converted.
+
+    Values "copied from the source" (item texts, titles) keep the document's own script and
+    punctuation; pinyin glosses, spaces inside Chinese runs and line breaks are dropped.
+    Returns the text and the submitted span.
+    """
+    s, e = doc.span(start, end)
+    raw = doc.original[s:e]
+    raw = _SOURCE_NOISE.sub("", raw)
+    lines = [line.strip() for line in raw.split("\n")]
+    kept = [line for line in lines if line and not _CHROME_LINE.fullmatch(line)]
+    return "".join(kept), (s, e)
