@@ -102,8 +102,8 @@ def _identity(
     return [Check(name=name, passed=False, detail=detail, fields=paths)]
 
 
-def _num(cell: Extracted) -> float:
-    return float(cell.value) if isinstance(cell.value, int | float) else 0.0
+def _num(cell: Extracted) -> int | float:
+    return cell.value if isinstance(cell.value, int | float) else 0
 
 
 def _year_check(metadata: dict[str, Extracted], today: date) -> Check:

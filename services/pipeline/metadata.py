@@ -43,6 +43,10 @@ _OPENING_AGENCY = re.compile(
     r"(?:,|，|^|。)\s*([\u4e00-\u9fff]{2,20}?(?:局|厅|委员会|委|办公室|政府|新区|院|中心))"
     r"(?:编制|认真|结合|根据|按照|坚持|紧紧|深入|全面|始终|进一步|持续)"
 )
+# "2023年,樟树市统计局政务公开工作要…": the agency right after the year that opens a document.
+_YEAR_AGENCY = re.compile(
+    r"(?:^|\n)\s*20\d{2}年(?:度)?,\s*([\u4e00-\u9fff]{2,12}?(?:局|厅|委员会|办公室|人民政府|新区))"
+)
 _SELF = re.compile(r"^(?:我|本|该|市|区|县|省)(?:局|委|厅|办|院)$")
 
 
@@ -80,7 +84,7 @@ def _agency(text: str, title: Extracted) -> Extracted:
     tail = _sign_off(text)
     if tail is not None:
         return tail
-    m = _OPENING_AGENCY.search(text[:3000])
+    m = _OPENING_AGENCY.search(text[:3000]) or _YEAR_AGENCY.search(text[:600])
     if m and not _SELF.match(m.group(1)):
         return Extracted(m.group(1), (m.start(1), m.end(1)), 0.8, "rule")
     counted = Counter(m.group(1) for m in _AGENCY_NAME.finditer(text[:20000]))
