@@ -28,12 +28,15 @@ CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _INVISIBLE = re.compile(r"\r\n?|[\u200b-\u200d\u2060\ufeff\u00ad]")
 
 _PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
-_PINYIN_GLOSS = re.compile(rf"(?<=[{CJK}])\(\s?[{_PINYIN_LETTERS}]{{1,7}}[1-5]?\s?\)")
+# Starts with the literal "(" so the regex engine can skip ahead; the lookbehind then checks
+# that a Chinese character stands before it.
+_PINYIN_GLOSS = re.compile(rf"\((?<=[{CJK}]\()\s?[{_PINYIN_LETTERS}]{{1,7}}[1-5]?\s?\)")
 
 _OCR_NUMBER = re.compile(r"(?<![A-Za-z0-9])(?=[OolI]*[0-9])[0-9OolI]*[OolI][0-9OolI]*(?![A-Za-z])")
+_OCR_HINT = re.compile(r"[0-9][OolI]|[OolI][0-9]")
 _OCR_TABLE = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1"})
 
-_CJK_SPACES = re.compile(rf"(?<=[{CJK}])[ \t]+(?=[{CJK}])")
+_CJK_SPACES = re.compile(rf"[ \t]+(?=[{CJK}])")
 
 # A line is site chrome when it is one of these, unless it carries a date (the publish date
 # often shares a line with the view counter).
@@ -71,21 +74,25 @@ def normalise(original: str) -> NormalisedText:
     text, stage = apply_edits(original, _invisible_edits(original))
     offsets.push(stage)
 
-    text, stage = apply_edits(text, _nfkc_edits(text))
+    same_length, other = _nfkc_changes(text)
+    if same_length:
+        text = text.translate(same_length)  # one for one: positions unchanged
+    text, stage = apply_edits(text, _nfkc_edits(text, other))
     offsets.push(stage)
 
-    cjk, table = _traditional_table(text)
-    traditional = sum(text.count(chr(code)) for code in table) if table else 0
+    cjk = len(text) - len(_CJK_CHAR.sub("", text))
+    table = _traditional_table(text)
+    traditional = _count_chars(text, table)
     if table:
         text = text.translate(table)  # one for one: positions unchanged
 
     text, stage = apply_edits(text, _regex_deletions(_PINYIN_GLOSS, text))
     offsets.push(stage)
 
-    if _OCR_NUMBER.search(text):
+    if _OCR_HINT.search(text):
         text = _OCR_NUMBER.sub(lambda m: m.group().translate(_OCR_TABLE), text)
 
-    text, stage = apply_edits(text, _regex_deletions(_CJK_SPACES, text))
+    text, stage = apply_edits(text, _cjk_space_edits(text))
     offsets.push(stage)
 
     text, stage = apply_edits(text, _chrome_edits(text))
@@ -108,10 +115,24 @@ def _nfkc_char(ch: str) -> str:
     return {"\u3000": " ", "\u00a0": " ", "\u2014": "-", "\u2013": "-", "\u2212": "-"}.get(ch, out)
 
 
-def _nfkc_edits(text: str) -> list[Edit]:
+def _nfkc_changes(text: str) -> tuple[dict[int, str], set[str]]:
+    """Characters NFKC changes: a 1:1 translation table, and those that change length."""
     if text.isascii():
-        return []
-    changed = {ch for ch in set(text) if _nfkc_char(ch) != ch}
+        return {}, set()
+    same_length: dict[int, str] = {}
+    other: set[str] = set()
+    for ch in set(text):
+        out = _nfkc_char(ch)
+        if out == ch:
+            continue
+        if len(out) == 1:
+            same_length[ord(ch)] = out
+        else:
+            other.add(ch)
+    return same_length, other
+
+
+def _nfkc_edits(text: str, changed: set[str]) -> list[Edit]:
     if not changed:
         return []
     pattern = re.compile("[" + "".join(re.escape(ch) for ch in changed) + "]")
@@ -128,12 +149,11 @@ def _converter() -> object:
 _CJK_CHAR = re.compile(f"[{CJK}]")
 
 
-def _traditional_table(text: str) -> tuple[int, dict[int, str]]:
-    """Count CJK characters and build a 1:1 traditional → simplified table for those present."""
-    chars = sorted(set(_CJK_CHAR.findall(text)))
-    cjk = len(_CJK_CHAR.findall(text)) if chars else 0
+def _traditional_table(text: str) -> dict[int, str]:
+    """A 1:1 traditional → simplified table for the characters present."""
+    chars = sorted(ch for ch in set(text) if _CJK_CHAR.match(ch))
     if not chars:
-        return 0, {}
+        return {}
     joined = "\n".join(chars)
     converted = _convert(joined).split("\n")
     table: dict[int, str] = {}
@@ -141,7 +161,14 @@ def _traditional_table(text: str) -> tuple[int, dict[int, str]]:
         for src, dst in zip(chars, converted, strict=True):
             if dst != src and len(dst) == 1:
                 table[ord(src)] = dst
-    return cjk, table
+    return table
+
+
+def _count_chars(text: str, table: dict[int, str]) -> int:
+    if not table:
+        return 0
+    pattern = re.compile("[" + "".join(re.escape(chr(code)) for code in table) + "]")
+    return pattern.subn("", text)[1]
 
 
 def _convert(text: str) -> str:
@@ -154,12 +181,36 @@ def _regex_deletions(pattern: re.Pattern[str], text: str) -> list[Edit]:
     return [Edit(m.start(), m.end()) for m in pattern.finditer(text)]
 
 
-def _chrome_edits(text: str) -> list[Edit]:
+def _cjk_space_edits(text: str) -> list[Edit]:
     return [
         Edit(m.start(), m.end())
-        for m in _CHROME_LINE.finditer(text)
-        if m.end() > m.start() and not _DATE_HINT.search(m.group())
+        for m in _CJK_SPACES.finditer(text)
+        if m.start() > 0 and _CJK_CHAR.match(text, m.start() - 1)
     ]
+
+
+# Cheap first pass: only lines holding one of these are tried against the full pattern.
+_CHROME_HINT = re.compile(
+    r"位置|首页|页|浏览|访问|点击|阅读|打印|关闭|字号|字体|分享|扫一扫|顶部|地图|ICP|备|版权|技术支持"
+    r"|Copyright|上一篇|下一篇|收藏|纠错|^[ \t]*[-—–_~]",
+    re.M,
+)
+
+
+def _chrome_edits(text: str) -> list[Edit]:
+    edits: list[Edit] = []
+    last_line = -1
+    for hint in _CHROME_HINT.finditer(text):
+        start = text.rfind("\n", 0, hint.start()) + 1
+        if start == last_line:
+            continue
+        last_line = start
+        end = text.find("\n", hint.start())
+        end = len(text) if end < 0 else end
+        m = _CHROME_LINE.match(text, start, end)
+        if m and m.end() == end and end > start and not _DATE_HINT.search(m.group()):
+            edits.append(Edit(start, end))
+    return edits
 
 
 _SOURCE_NOISE = re.compile(

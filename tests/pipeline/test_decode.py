@@ -34,7 +34,7 @@ def test_big5_traditional() -> None:
 
 @pytest.mark.parametrize("data", [b"", b"   \n\t "])
 def test_empty(data: bytes) -> None:
-    with pytest.raises(EmptyDocumentError, match="empty|whitespace"):
+    with pytest.raises(EmptyDocumentError, match=r"empty|whitespace"):
         decode(data)
 
 

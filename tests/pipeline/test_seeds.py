@@ -88,7 +88,7 @@ def test_narrative(seed: tuple[str, Record, dict[str, Any]]) -> None:
 
 
 def test_free_text_items(seed: tuple[str, Record, dict[str, Any]]) -> None:
-    text, record, expected = seed
+    _, record, expected = seed
     for category, openings in expected["items"].items():
         items = getattr(record, category)
         if not openings:
