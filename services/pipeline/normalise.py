@@ -36,7 +36,14 @@ _OCR_NUMBER = re.compile(r"(?<![A-Za-z0-9])(?=[OolI]*[0-9])[0-9OolI]*[OolI][0-9O
 _OCR_HINT = re.compile(r"[0-9][OolI]|[OolI][0-9]")
 _OCR_TABLE = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1"})
 
-_CJK_SPACES = re.compile(rf"[ \t]+(?=[{CJK}])")
+# Spaced-out text ("索 引 号", "( 一 ) 予 以 公 开", "一 、 总 体"): spaces between Chinese
+# characters, Chinese punctuation and the brackets and marks around them go. Spaces next to a
+# digit stay: in a flattened table they separate cells.
+_CJK_PUNCT = "\u3000-\u303f\u2018-\u201d"
+_WORDISH = rf"{CJK}{_CJK_PUNCT}()\[\]:,.;!?"
+_CJK_SPACES = re.compile(rf"[ \t]+(?=[{_WORDISH}])")
+_WORDISH_CHAR = re.compile(rf"[{_WORDISH}]")
+_CHINESE_CHAR = re.compile(rf"[{CJK}{_CJK_PUNCT}]")
 
 # A line is site chrome when it is one of these, unless it carries a date (the publish date
 # often shares a line with the view counter).
@@ -182,11 +189,14 @@ def _regex_deletions(pattern: re.Pattern[str], text: str) -> list[Edit]:
 
 
 def _cjk_space_edits(text: str) -> list[Edit]:
-    return [
-        Edit(m.start(), m.end())
-        for m in _CJK_SPACES.finditer(text)
-        if m.start() > 0 and _CJK_CHAR.match(text, m.start() - 1)
-    ]
+    edits = []
+    for m in _CJK_SPACES.finditer(text):
+        before = m.start() - 1
+        if before < 0 or not _WORDISH_CHAR.match(text, before):
+            continue
+        if _CHINESE_CHAR.match(text, before) or _CHINESE_CHAR.match(text, m.end()):
+            edits.append(Edit(m.start(), m.end()))
+    return edits
 
 
 # Cheap first pass: only lines holding one of these are tried against the full pattern.
@@ -213,10 +223,7 @@ def _chrome_edits(text: str) -> list[Edit]:
     return edits
 
 
-_SOURCE_NOISE = re.compile(
-    rf"(?<=[{CJK}])[ \t\u3000]+(?=[{CJK}])|[\r\u200b-\u200d\u2060\ufeff\u00ad]"
-    rf"|(?<=[{CJK}])[(（]\s?[{_PINYIN_LETTERS}]{{1,7}}[1-5]?\s?[)）]"
-)
+_SOURCE_PINYIN = re.compile(rf"[(（](?<=[{CJK}][(（])\s?[{_PINYIN_LETTERS}]{{1,7}}[1-5]?\s?[)）]")
 
 
 def source_copy(doc: NormalisedText, start: int, end: int) -> tuple[str, tuple[int, int]]:
@@ -227,8 +234,9 @@ def source_copy(doc: NormalisedText, start: int, end: int) -> tuple[str, tuple[i
     Returns the text and the submitted span.
     """
     s, e = doc.span(start, end)
-    raw = doc.original[s:e]
-    raw = _SOURCE_NOISE.sub("", raw)
+    raw, _ = apply_edits(doc.original[s:e], _invisible_edits(doc.original[s:e]))
+    raw = _SOURCE_PINYIN.sub("", raw)
+    raw, _ = apply_edits(raw, _cjk_space_edits(raw))
     lines = [line.strip() for line in raw.split("\n")]
     kept = [line for line in lines if line and not _CHROME_LINE.fullmatch(line)]
     return "".join(kept), (s, e)

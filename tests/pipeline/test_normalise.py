@@ -61,3 +61,15 @@ def test_source_copy_keeps_script_and_drops_noise() -> None:
     value, (s, e) = source_copy(doc, start, end)
     assert value == "信息公開工作還有待提高"
     assert raw[s:e].startswith("信息公(gōng)開")
+
+
+def test_spaced_out_headings_and_labels_close_up_but_cells_stay_apart() -> None:
+    doc = normalise("一 、 总 体 情 况\n( 一 ) 予 以 公 开 3 0 1\n发布日期: 2019-03-26")
+    assert doc.text.split("\n") == ["一、总体情况", "(一)予以公开 3 0 1", "发布日期: 2019-03-26"]
+
+
+def test_source_copy_of_spaced_out_text() -> None:
+    raw = "一是公 开 意 识 不 够 强。"
+    doc = normalise(raw)
+    start, end = _find(doc.text, "公开意识不够强")
+    assert source_copy(doc, start, end)[0] == "公开意识不够强"
