@@ -163,7 +163,9 @@ def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _ends_sentence(line: str) -> bool:
-    return line.endswith(("。", ";", ":", "!", "?", "|")) or len(line) <= 40
+    # A line cut in the middle of a sentence (PDF wrapping) continues; a short line without
+    # punctuation is a heading or a sign-off and stands alone.
+    return line.endswith(("。", ";", ":", "!", "?", "|")) or len(line) <= 15
 
 
 def _starts_marker(text: str, pos: int, end: int) -> bool:

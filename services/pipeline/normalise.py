@@ -28,9 +28,18 @@ CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _INVISIBLE = re.compile(r"\r\n?|[\u200b-\u200d\u2060\ufeff\u00ad]")
 
 _PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
-# Starts with the literal "(" so the regex engine can skip ahead; the lookbehind then checks
-# that a Chinese character stands before it.
-_PINYIN_GLOSS = re.compile(rf"\((?<=[{CJK}]\()\s?[{_PINYIN_LETTERS}]{{1,7}}[1-5]?\s?\)")
+# A gloss is a bracketed run of pinyin letters right after a Chinese character (or after another
+# gloss); spaced-out text may put spaces around and inside it. Starts with the bracket so the
+# engine can skip ahead; the lookbehinds then check what stands before it.
+_PINYIN_GLOSS = re.compile(
+    rf"[ \t]?\((?:(?<=[{CJK})]\()|(?<=[{CJK})][ \t]\())[ \t]?(?:[{_PINYIN_LETTERS}][ \t]?){{1,7}}[1-5]?[ \t]?\)"
+)
+
+# Spaced-out digits inside a quantity ("2 5 4 条", "2 0 1 8 年") are one number; digits followed by
+# anything else may be table cells and stay apart.
+_SPACED_NUMBER = re.compile(
+    r"([ \t]?)(?<![\d.])(\d(?:[ \t]\d)+)([ \t]?)(?=[条件项人元个篇次年月日号%])"
+)
 
 _OCR_NUMBER = re.compile(r"(?<![A-Za-z0-9])(?=[OolI]*[0-9])[0-9OolI]*[OolI][0-9OolI]*(?![A-Za-z])")
 _OCR_HINT = re.compile(r"[0-9][OolI]|[OolI][0-9]")
@@ -94,6 +103,12 @@ def normalise(original: str) -> NormalisedText:
         text = text.translate(table)  # one for one: positions unchanged
 
     text, stage = apply_edits(text, _regex_deletions(_PINYIN_GLOSS, text))
+    offsets.push(stage)
+    if "(" in text:  # glosses on glosses ("報(bào)(gào)"): the second pass catches the rest
+        text, stage = apply_edits(text, _regex_deletions(_PINYIN_GLOSS, text))
+        offsets.push(stage)
+
+    text, stage = apply_edits(text, _spaced_number_edits(text))
     offsets.push(stage)
 
     if _OCR_HINT.search(text):
@@ -188,6 +203,16 @@ def _regex_deletions(pattern: re.Pattern[str], text: str) -> list[Edit]:
     return [Edit(m.start(), m.end()) for m in pattern.finditer(text)]
 
 
+def _spaced_number_edits(text: str) -> list[Edit]:
+    edits = []
+    for m in _SPACED_NUMBER.finditer(text):
+        lead = m.start(1) > 0 and m.group(1) and _CHINESE_CHAR.match(text, m.start(1) - 1)
+        first = m.start(1) if lead else m.start(2)
+        for gap in re.finditer(r"[ \t]", text[first : m.end()]):
+            edits.append(Edit(first + gap.start(), first + gap.end()))
+    return edits
+
+
 def _cjk_space_edits(text: str) -> list[Edit]:
     edits = []
     for m in _CJK_SPACES.finditer(text):
@@ -223,20 +248,25 @@ def _chrome_edits(text: str) -> list[Edit]:
     return edits
 
 
-_SOURCE_PINYIN = re.compile(rf"[(（](?<=[{CJK}][(（])\s?[{_PINYIN_LETTERS}]{{1,7}}[1-5]?\s?[)）]")
-
-
 def source_copy(doc: NormalisedText, start: int, end: int) -> tuple[str, tuple[int, int]]:
-    """The submitted text behind a normalised span, cleaned of noise but not converted.
+    """The submitted characters behind a normalised span, without the noise normalising dropped.
 
-    Values "copied from the source" (item texts, titles) keep the document's own script and
-    punctuation; pinyin glosses, spaces inside Chinese runs and line breaks are dropped.
-    Returns the text and the submitted span.
+    Values "copied from the source" (item texts, titles, agency names) keep the document's own
+    script and punctuation, while pinyin glosses, spaces inside Chinese runs, site chrome and
+    line breaks, which have no normalised character, are left out. Returns the text and the
+    submitted span.
     """
     s, e = doc.span(start, end)
-    raw, _ = apply_edits(doc.original[s:e], _invisible_edits(doc.original[s:e]))
-    raw = _SOURCE_PINYIN.sub("", raw)
-    raw, _ = apply_edits(raw, _cjk_space_edits(raw))
-    lines = [line.strip() for line in raw.split("\n")]
-    kept = [line for line in lines if line and not _CHROME_LINE.fullmatch(line)]
-    return "".join(kept), (s, e)
+    raw = doc.original[s:e]
+    if e - s == end - start and "\n" not in raw:
+        return raw, (s, e)  # nothing was dropped in between: the slice is the copy
+    chars: list[str] = []
+    last = -1
+    for i in range(start, end):
+        if doc.text[i] == "\n":
+            continue
+        o, _ = doc.span(i, i + 1)
+        if o != last and o < len(doc.original):  # one source character may expand to several
+            chars.append(doc.original[o])
+            last = o
+    return "".join(chars).strip(), (s, e)

@@ -73,3 +73,8 @@ def test_source_copy_of_spaced_out_text() -> None:
     doc = normalise(raw)
     start, end = _find(doc.text, "公开意识不够强")
     assert source_copy(doc, start, end)[0] == "公开意识不够强"
+
+
+def test_spaced_glosses_and_spaced_quantities() -> None:
+    doc = normalise("主 动 公 (g ō n g) 开 信 息 2 5 4 条\n规章 1 0 3\n報(bào)(gào)")
+    assert doc.text.split("\n") == ["主动公开信息254条", "规章 1 0 3", "报"]
