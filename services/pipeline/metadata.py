@@ -45,7 +45,7 @@ _OPENING_AGENCY = re.compile(
 )
 # "2023年,樟树市统计局政务公开工作要…": the agency right after the year that opens a document.
 _YEAR_AGENCY = re.compile(
-    r"(?:^|\n)\s*20\d{2}年(?:度)?,\s*([\u4e00-\u9fff]{2,12}?(?:局|厅|委员会|办公室|人民政府|新区))"
+    r"(?:^|\n)\s*20\d{2}年(?:度)?,\s*(?!我|本|该)([\u4e00-\u9fff]{2,12}?(?:局|厅|委员会|办公室|人民政府|新区))"
 )
 _SELF = re.compile(r"^(?:我|本|该|市|区|县|省)(?:局|委|厅|办|院)$")
 

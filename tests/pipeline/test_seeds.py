@@ -15,6 +15,7 @@ import pytest
 
 from schemas.record import Field, Record
 from services.pipeline import extract
+from services.pipeline.normalise import normalise
 
 EXPECTED: dict[str, dict[str, Any]] = json.loads(
     (Path(__file__).parent / "expected" / "seeds.json").read_text(encoding="utf-8")
@@ -44,8 +45,8 @@ def test_metadata(seed: tuple[str, Record, dict[str, Any]]) -> None:
         if value is None:
             continue
         assert field.source is not None, key
-        evidence = text[field.source.start : field.source.end]
-        assert str(value).split("-")[0] in evidence.replace(" ", ""), (key, evidence)
+        evidence = normalise(text[field.source.start : field.source.end]).text
+        assert normalise(str(value)).text.split("-")[0] in evidence, (key, evidence)
 
 
 def test_every_table_cell(seed: tuple[str, Record, dict[str, Any]]) -> None:
