@@ -20,6 +20,9 @@ install: $(BIN)/ogi-extract ## create .venv and install the package with its dev
 run: install ## extract one document (SEED=path, default a seed report) and print its record
 	$(BIN)/ogi-extract extract $(SEED)
 
+up: install ## API + a worker + Redis locally (SQLite by default; see docs/service.md)
+	$(BIN)/ogi-extract serve
+
 test: install ## start PostgreSQL/Redis if they are down, then run the whole test suite
 	bash scripts/ensure-services.sh
 	$(BIN)/python -m pytest -q
@@ -36,4 +39,4 @@ fmt: install ## apply ruff's formatting and safe fixes
 bench: install ## extraction speed and memory over the seeds and a 1 MB input
 	$(BIN)/python bench/bench_extract.py
 
-.PHONY: help install run test lint fmt bench
+.PHONY: help install run up test lint fmt bench

@@ -35,7 +35,29 @@ class Settings(BaseSettings):
     llm_structured_output: Literal["auto", "json_schema", "json_object"] = Field(
         "auto", description="auto: try strict json_schema, fall back to JSON mode if rejected."
     )
-    llm_chunk_chars: int = Field(3000, ge=200, description="Longest section text sent at once.")
+    llm_chunk_chars: int = Field(
+        1500,
+        ge=200,
+        description="Longest section text sent at once. The answer copies each item twice "
+        "(text and quote): keep it under half of llm_max_output_tokens.",
+    )
+    llm_prompt_version: str = Field("v1", description="Version of prompts/free_text/ to use.")
+    llm_max_output_tokens: int = Field(4096, ge=64, description="Cap on one answer's length.")
+    llm_backoff_initial_s: float = Field(0.5, ge=0, description="First retry delay; doubles.")
+    llm_backoff_max_s: float = Field(20.0, ge=0, description="Longest delay between retries.")
+    llm_retry_after_max_s: float = Field(
+        60.0, ge=0, description="Longest Retry-After honoured; a longer one is cut to this."
+    )
+    llm_skip_numbered_sections: bool = Field(
+        True,
+        description="Plans/measures sections the rules split at 一是/(一)/1. markers are not sent.",
+    )
+    llm_deadline_s: float = Field(
+        150.0,
+        gt=0,
+        description="All LLM calls for one document end within this (keep it below the task "
+        "time limit); whatever is unanswered by then keeps the rules' items.",
+    )
 
     # --- storage and queue ------------------------------------------------------------------
     database_url: str = "sqlite:///./ogi-extract.db"
@@ -60,6 +82,9 @@ class Settings(BaseSettings):
 
     # --- API ----------------------------------------------------------------------------------
     auth_enabled: bool = Field(True, description="Turn off only explicitly, for local work.")
+    auth_cache_s: float = Field(
+        10.0, ge=0, description="A verified API key is trusted this long (0: check each request)."
+    )
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     max_batch_items: int = Field(500, ge=1, description="Documents in one batch request.")

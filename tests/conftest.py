@@ -6,6 +6,10 @@ from pathlib import Path
 
 import pytest
 
+# Real-parts fixtures (PostgreSQL database, Redis, Celery workers, API server) live in one module,
+# so a single database and worker serve the whole session.
+pytest_plugins = ["tests.support.service_fixtures"]
+
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
 

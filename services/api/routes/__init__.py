@@ -1,0 +1,1 @@
+"""HTTP routes: parse the request, call one service function, shape the response."""

@@ -1,0 +1,1 @@
+"""Records: retrieval, filtering, cursor pagination and streamed flat exports."""

@@ -1,0 +1,1 @@
+"""Repositories: queries only. They never commit; the caller's transaction decides."""

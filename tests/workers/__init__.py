@@ -1,0 +1,1 @@
+"""Tests of workers (Celery tasks, against real worker processes)."""
