@@ -56,6 +56,15 @@ class Review(BaseModel):
     status: ReviewStatus
     reason: str
     candidates: list[Value] | None = None
+    failed_checks: list[str] | None = PydField(
+        default=None, description="The failed identities behind this flag, if any."
+    )
+    prior_confidence: float | None = PydField(
+        default=None, description="The confidence before failed checks lowered it."
+    )
+    resolved_by: str | None = PydField(
+        default=None, description="Who decided: a reviewer's name, or `recheck`."
+    )
 
 
 class Field(BaseModel):

@@ -51,12 +51,22 @@ class Extracted:
     method: Method = "table"
     reasons: list[str] = field(default_factory=list)  # why a person should look; [] if none
     candidates: list[Value] | None = None  # other readings that fit as well (ambiguous splits)
+    failed_checks: list[str] = field(default_factory=list)  # names of failed identities
+    confidence_before_checks: float | None = None  # what a later re-check may restore
 
     def doubt(self, reason: str, cap: float) -> None:
         """Record a reason for review and cap the confidence."""
         if reason not in self.reasons:
             self.reasons.append(reason)
         self.confidence = min(self.confidence, cap)
+
+    def fail_check(self, check: str, reason: str, cap: float) -> None:
+        """A failed identity involves this cell: remember which, and what it was worth before."""
+        if self.confidence_before_checks is None:
+            self.confidence_before_checks = self.confidence
+        if check not in self.failed_checks:
+            self.failed_checks.append(check)
+        self.doubt(reason, cap)
 
 
 # table name → row key → column key → value

@@ -128,7 +128,15 @@ class _FieldBuilder:
             reason = "; ".join(cell.reasons) or (
                 f"confidence {cell.confidence:.2f} below the review threshold {self._threshold:.2f}"
             )
-            review = Review(status="pending", reason=reason, candidates=cell.candidates)
+            # failed_checks / prior_confidence: what `recheck` needs to clear this flag once a
+            # correction elsewhere makes the identities hold.
+            review = Review(
+                status="pending",
+                reason=reason,
+                candidates=cell.candidates,
+                failed_checks=cell.failed_checks or None,
+                prior_confidence=cell.confidence_before_checks,
+            )
         return Field(
             value=value,
             confidence=round(cell.confidence, 4),
