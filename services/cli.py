@@ -55,18 +55,27 @@ def _register_service_commands(sub: argparse._SubParsersAction[argparse.Argument
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
+    from services.config import get_settings
+    from services.llm import build_refiner
     from services.pipeline import extract
 
+    # With LLM_BASE_URL set the free-text sections go through the LLM step, as in the service;
+    # answers are cached in memory for this run only (the service caches them in its database).
+    refiner = build_refiner(get_settings(), None)
     failed = 0
-    for name in args.files:
-        try:
-            data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
-            record = extract(data)
-        except (OSError, OgiError) as err:
-            failed += 1
-            print(f"ogi-extract: {name}: {_describe(err)}", file=sys.stderr)
-            continue
-        print(record.model_dump_json(indent=2 if args.pretty else None), flush=True)
+    try:
+        for name in args.files:
+            try:
+                data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+                record = extract(data, refiner=refiner)
+            except (OSError, OgiError) as err:
+                failed += 1
+                print(f"ogi-extract: {name}: {_describe(err)}", file=sys.stderr)
+                continue
+            print(record.model_dump_json(indent=2 if args.pretty else None), flush=True)
+    finally:
+        if refiner is not None:
+            refiner.close()
     return 1 if failed else 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -55,3 +56,20 @@ def test_schema_is_the_records_json_schema() -> None:
     schema = json.loads(done.stdout)
     assert schema["title"] == "Record"
     assert {"metadata", "requests", "checks", "provenance"} <= set(schema["properties"])
+
+
+def test_extract_uses_the_llm_when_an_endpoint_is_configured(seeds_dir: Path) -> None:
+    from tests.support.fake_llm import FakeLlm
+
+    seed = seeds_dir / "004_6bdcad6606f9a5c6.txt"
+    with FakeLlm() as server:
+        env = {**os.environ, "LLM_BASE_URL": server.url, "LLM_MODEL": "fake-model"}
+        done = subprocess.run(
+            [*CLI, "extract", str(seed)], capture_output=True, timeout=120, check=False, env=env
+        )
+        assert done.returncode == 0, done.stderr.decode()
+        assert server.requests, "the CLI never called the LLM"
+    provenance = json.loads(done.stdout)["provenance"]
+    assert provenance["model"] == "fake-model"
+    assert provenance["prompt_version"] and provenance["llm_status"] == "ok"
+    assert provenance["llm_usage"]["prompt_tokens"] > 0
