@@ -36,7 +36,12 @@ fmt: install ## apply ruff's formatting and safe fixes
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: install ## extraction speed and memory over the seeds and a 1 MB input
+bench: install ## extraction speed/memory, LLM token use and overhead (service load: bench-service)
 	$(BIN)/python bench/bench_extract.py
+	$(BIN)/python bench/bench_llm.py
 
-.PHONY: help install run up test lint fmt bench
+bench-service: install ## end-to-end docs/s with 2 workers and API latency at 50 clients (loopback)
+	bash scripts/ensure-services.sh
+	$(BIN)/python bench/bench_service.py
+
+.PHONY: help install run up test bench bench-service lint fmt bench

@@ -106,6 +106,10 @@ class Settings(BaseSettings):
             raise ValueError("task_soft_time_limit_s must be below task_hard_time_limit_s")
         if not self.task_hard_time_limit_s < self.broker_visibility_timeout_s:
             raise ValueError("task_hard_time_limit_s must be below broker_visibility_timeout_s")
+        # The LLM step gives up at its deadline and falls back to the rules; that must happen
+        # before the task's soft limit interrupts the whole job.
+        if not self.llm_deadline_s < self.task_soft_time_limit_s:
+            raise ValueError("llm_deadline_s must be below task_soft_time_limit_s")
         return self
 
     @property
