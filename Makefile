@@ -44,4 +44,4 @@ bench-service: install ## end-to-end docs/s with 2 workers and API latency at 50
 	bash scripts/ensure-services.sh
 	$(BIN)/python bench/bench_service.py
 
-.PHONY: help install run up test bench bench-service lint fmt bench
+.PHONY: help install run up test bench bench-service lint fmt
