@@ -12,6 +12,7 @@ staff_total, staff_full_time, staff_part_time.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from services.pipeline.classify import Classified
 from services.pipeline.model import Extracted, Section
@@ -55,9 +56,35 @@ _NO_REQUESTS = re.compile(
 )
 
 
+# A line break between two Chinese characters is a wrapped line inside a sentence; the prose
+# patterns read through it.
+_WRAP = re.compile(r"\n(?<=[\u4e00-\u9fff]\n)(?=[\u4e00-\u9fff])")
+
+
 def extract_narrative(
     text: str, sections: list[Section], classified: Classified
 ) -> dict[str, Extracted]:
+    joined, cuts = _unwrap(text)
+    found = _find(joined)
+    for cell in found.values():
+        if cell.span is not None:
+            cell.span = (_back(cuts, cell.span[0]), _back(cuts, cell.span[1] - 1) + 1)
+    return found
+
+
+def _unwrap(text: str) -> tuple[str, list[int]]:
+    """The text without wrapped line breaks, and where (in its own positions) they were cut."""
+    wraps = [m.start() for m in _WRAP.finditer(text)]
+    if not wraps:
+        return text, []
+    return _WRAP.sub("", text), [pos - i for i, pos in enumerate(wraps)]
+
+
+def _back(cuts: list[int], pos: int) -> int:
+    return pos + bisect_right(cuts, pos)
+
+
+def _find(text: str) -> dict[str, Extracted]:
     found: dict[str, Extracted] = {}
     for key, pattern, confidence in _PATTERNS:
         if key in found:

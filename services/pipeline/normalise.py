@@ -60,6 +60,7 @@ _CHROME_LINE = re.compile(
     r"^[ \t]*(?:"
     r"(?:当前位置|您现在的位置|你现在的位置|您的位置|你的位置|所在位置)[ \t]*[:：]?.*"
     r"|首页[ \t]*[>»›/].*"
+    r"|[^\n]*[>»›][^\n]*[>»›][^\n]*"
     r"|[-—–_~]{1,3}[ \t]*\d{1,3}[ \t]*[-—–_~]{1,3}"
     r"|第[ \t]*\d{1,3}[ \t]*页(?:[ \t]*[,/]?[ \t]*共[ \t]*\d{1,3}[ \t]*页)?"
     r"|.*(?:浏览次数|访问次数|点击数|阅读次数|打印本页|关闭窗口|【打印】|【关闭】|字号[:：]?[ \t]*[【\[]?[ \t]*大"
@@ -206,11 +207,20 @@ def _regex_deletions(pattern: re.Pattern[str], text: str) -> list[Edit]:
 def _spaced_number_edits(text: str) -> list[Edit]:
     edits = []
     for m in _SPACED_NUMBER.finditer(text):
+        if not _spaced_context(text, m.start(2)):
+            continue  # "规章 1 0件": two table cells, not one spaced-out number
         lead = m.start(1) > 0 and m.group(1) and _CHINESE_CHAR.match(text, m.start(1) - 1)
         first = m.start(1) if lead else m.start(2)
         for gap in re.finditer(r"[ \t]", text[first : m.end()]):
             edits.append(Edit(first + gap.start(), first + gap.end()))
     return edits
+
+
+def _spaced_context(text: str, digits: int) -> bool:
+    """Is the text before the digit run at `digits` itself spaced out (" 息 2 5 4 条")?"""
+    if digits < 2 or text[digits - 1] not in " \t" or not _CHINESE_CHAR.match(text, digits - 2):
+        return False
+    return digits < 3 or text[digits - 3] in " \t\n"
 
 
 def _cjk_space_edits(text: str) -> list[Edit]:

@@ -86,3 +86,14 @@ def test_traditional_script_detected() -> None:
     kinds, meta, _ = _run("某市統計局2018年度政府信息公開工作報告\n一、概述\n本年度……")
     assert kinds["script"] == "traditional"
     assert meta["title"] == "某市统计局2018年度政府信息公开工作报告"  # step values are normalised
+
+
+def test_narrative_reads_through_wrapped_lines_and_spans_stay_exact() -> None:
+    text = "一、概述\n2018年,我局共主\n动公开政府信息2027条,本机关未\n收取信息处理费。"
+    doc = normalise(text)
+    sections = segment(doc.text)
+    numbers = extract_narrative(doc.text, sections, classify(doc, sections))
+    total = numbers["proactive_total"]
+    assert total.value == 2027 and total.span is not None
+    assert doc.text[total.span[0] : total.span[1]] == "2027"
+    assert numbers["fees_collected"].value == 0

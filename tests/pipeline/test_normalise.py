@@ -78,3 +78,13 @@ def test_source_copy_of_spaced_out_text() -> None:
 def test_spaced_glosses_and_spaced_quantities() -> None:
     doc = normalise("主 动 公 (g ō n g) 开 信 息 2 5 4 条\n规章 1 0 3\n報(bào)(gào)")
     assert doc.text.split("\n") == ["主动公开信息254条", "规章 1 0 3", "报"]
+
+
+def test_cells_with_units_are_not_taken_for_a_spaced_number() -> None:
+    assert normalise("规章 1 0件 10").text == "规章 1 0件 10"
+    assert normalise("信 息 1 0 件").text == "信息10件"
+
+
+def test_a_breadcrumb_broken_over_two_lines_is_blanked() -> None:
+    doc = normalise("当前位置: 首\n页 > 政务公开 > 年报\n标题")
+    assert doc.text == "\n\n标题"
