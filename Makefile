@@ -23,8 +23,9 @@ run: install ## extract one document (SEED=path, default a seed report) and prin
 up: install ## API + a worker + Redis locally (SQLite by default; see docs/service.md)
 	$(BIN)/ogi-extract serve
 
-test: install ## start PostgreSQL/Redis if they are down, then run the whole test suite
+test: install ## start PostgreSQL/Redis if they are down (+ Chromium for the browser test), run all tests
 	bash scripts/ensure-services.sh
+	bash scripts/ensure-browser.sh
 	$(BIN)/python -m pytest -q
 
 lint: install ## ruff (lint + format check) and mypy (strict)
@@ -44,4 +45,9 @@ bench-service: install ## end-to-end docs/s with 2 workers and API latency at 50
 	bash scripts/ensure-services.sh
 	$(BIN)/python bench/bench_service.py
 
-.PHONY: help install run up test bench bench-service lint fmt
+bench-review: install ## the review page and queue API with 1,000 pending items (target < 300 ms)
+	bash scripts/ensure-services.sh
+	bash scripts/ensure-browser.sh
+	$(BIN)/python bench/bench_review.py
+
+.PHONY: help install run up test bench bench-service bench-review lint fmt

@@ -6,6 +6,7 @@ ogi-extract migrate                                      apply database migratio
 ogi-extract apikey create --name NAME [--read-only]      prints the new key once
 ogi-extract apikey list | revoke KEY_ID
 ogi-extract jobs requeue-stale                           re-send jobs whose messages were lost
+ogi-extract calibration [--bands 0,0.2,...] [--target T] confidence bands against review decisions
 """
 
 from __future__ import annotations
@@ -52,6 +53,22 @@ def register(subparsers: Subparsers) -> None:
     jobs = subparsers.add_parser("jobs", help="job maintenance").add_subparsers(title="jobs")
     p = jobs.add_parser("requeue-stale", help="re-send queued/running jobs whose message is lost")
     p.set_defaults(handler=_cmd_requeue_stale)
+
+    p = subparsers.add_parser(
+        "calibration", help="how often reviewed fields were right, per confidence band"
+    )
+    p.add_argument(
+        "--bands",
+        default=None,
+        help="band edges, comma-separated, increasing, in 0..1 (default 0,0.2,0.4,0.6,0.7,0.8,0.9,1)",
+    )
+    p.add_argument(
+        "--target",
+        type=float,
+        default=0.95,
+        help="accuracy a band must reach for the suggested threshold (default 0.95)",
+    )
+    p.set_defaults(handler=_cmd_calibration)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -146,6 +163,34 @@ def _cmd_requeue_stale(args: argparse.Namespace) -> int:
         print(f"requeued {len(requeued)} job(s)")
         for job_id in requeued:
             print(job_id)
+        return 0
+
+    return _guard(run)
+
+
+def _cmd_calibration(args: argparse.Namespace) -> int:
+    from services.review import calibration
+    from services.review.service import calibration_bands
+
+    try:
+        edges = calibration.validate_edges(
+            [float(x) for x in args.bands.split(",")] if args.bands else calibration.DEFAULT_EDGES
+        )
+    except ValueError as err:
+        print(f"ogi-extract: --bands: {err}", file=sys.stderr)
+        return 2
+
+    def run() -> int:
+        bands = calibration_bands(edges)
+        print(calibration.format_table(bands))
+        threshold = calibration.suggest_threshold(bands, args.target)
+        if threshold is None:
+            print(f"\nno band reaches {args.target:.2f} accuracy up to the top: keep the threshold")
+        else:
+            print(
+                f"\nfrom confidence {threshold:.2f} up, every reviewed band is at least "
+                f"{args.target:.2f} accurate: a review threshold of {threshold:.2f} fits the data"
+            )
         return 0
 
     return _guard(run)

@@ -11,11 +11,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from services.api import problems
 from services.api.limits import BodySizeLimit, LimitFor
 from services.api.metrics import RequestTimer, build_registry
-from services.api.routes import health, jobs, metrics, records
+from services.api.routes import health, jobs, metrics, records, review
 from services.config import Settings, get_settings
 from services.pipeline import PIPELINE_VERSION
 from services.storage.session import dispose_all
@@ -40,8 +41,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     problems.install(app)
     registry, request_histogram = build_registry()
     app.state.metrics_registry = registry
-    for router in (jobs.router, records.router, health.router, metrics.router):
+    for router in (jobs.router, records.router, review.router, health.router, metrics.router):
         app.include_router(router)
+    app.mount(review.STATIC_PATH, StaticFiles(directory=review.WEB_DIR), name="review-static")
     app.add_middleware(BodySizeLimit, limit_for=_limits(settings))
     app.add_middleware(RequestTimer, histogram=request_histogram)
     return app

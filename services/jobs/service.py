@@ -38,6 +38,7 @@ from services.pipeline import STAGES, extract
 from services.pipeline.decode import decode
 from services.pipeline.refine import FreeTextRefiner
 from services.pipeline.run import content_id
+from services.review.sync import sync_review_items
 from services.storage.models import Document, IdempotencyKey, Job, RecordVersion, StoredRecord
 from services.storage.repositories import documents as document_rows
 from services.storage.repositories import idempotency as idempotency_rows
@@ -376,7 +377,7 @@ def _record_values(
 
 
 def _write_record(session: Session, record: Record, job_id: str, now: datetime) -> int:
-    columns = _filter_columns(record)
+    columns = filter_columns(record)
     stored = record_rows.get(session, record.record_id)
     if stored is None:
         stored = StoredRecord(
@@ -406,10 +407,12 @@ def _write_record(session: Session, record: Record, job_id: str, now: datetime) 
         ),
     )
     session.flush()
+    sync_review_items(session, stored, record, now)  # the review queue follows every version
     return stored.current_version
 
 
-def _filter_columns(record: Record) -> dict[str, object]:
+def filter_columns(record: Record) -> dict[str, object]:
+    """The `records` columns lists filter on (also set by review decisions)."""
     agency = record.metadata.agency.value
     year = record.metadata.report_year.value
     return {

@@ -9,6 +9,9 @@ Tables:
     api_keys            hashed API keys
     idempotency_keys    the result of a request made with an Idempotency-Key header
     llm_cache           LLM answers (owned by services.llm)
+    review_items        the fields waiting for a person, one row per record and field, rebuilt
+                        from each record version (owned by services.review)
+    review_decisions    every reviewer decision: who, when, the field before and after
 
 Any change here needs a migration in `services/storage/migrations/versions/`
 (`tests/storage/test_migrations.py` fails when models and migrations disagree).
@@ -181,3 +184,70 @@ class LlmCacheEntry(Base):
     prompt_tokens: Mapped[int] = mapped_column(Integer, default=0)
     completion_tokens: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class ReviewItem(Base):
+    """One field of a record that waits (or waited) for a person.
+
+    Materialised from every record version (`services.review.sync`): a field pending in the
+    current version has a `pending` row; one decided since keeps its row, `resolved`, so a late
+    decision on it is answered with what happened. `item_key` names the field across versions
+    (a list item by its text, so removing another item does not change its identity);
+    `since_lock_version` is the record's lock_version when this snapshot last changed, which
+    tells whether a decision made on an older lock_version saw the same item.
+    """
+
+    __tablename__ = "review_items"
+    __table_args__ = (
+        UniqueConstraint("record_id", "item_key", name="uq_review_items_key"),
+        Index("ix_review_items_queue", "state", "queued_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(AutoIncrement, primary_key=True, autoincrement=True)
+    record_id: Mapped[str] = mapped_column(ForeignKey("records.id"), index=True)
+    item_key: Mapped[str] = mapped_column(String(200))
+    path: Mapped[str] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(16))  # pending | resolved
+
+    # filter columns, copied from the record and the field at each sync
+    agency: Mapped[str | None] = mapped_column(String(300), index=True)
+    report_year: Mapped[int | None] = mapped_column(Integer, index=True)
+    table_name: Mapped[str] = mapped_column(String(40), index=True)
+    reason_kind: Mapped[str] = mapped_column(String(32), index=True)
+    reason_kinds: Mapped[str] = mapped_column(String(200))  # every kind, comma-separated
+
+    field_json: Mapped[str] = mapped_column(Text)  # the field as the record version has it
+    confidence: Mapped[float] = mapped_column(Float)
+    snippet: Mapped[str] = mapped_column(Text)  # document text around the evidence
+    snippet_start: Mapped[int] = mapped_column(Integer)  # offset of `snippet` in the text
+
+    record_version: Mapped[int] = mapped_column(Integer)
+    since_lock_version: Mapped[int] = mapped_column(Integer)
+    queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ReviewDecision(Base):
+    """One decision of a reviewer; never updated. `before`/`after` are field JSON (null before
+    an added item, null after a rejected one)."""
+
+    __tablename__ = "review_decisions"
+
+    id: Mapped[int] = mapped_column(AutoIncrement, primary_key=True, autoincrement=True)
+    record_id: Mapped[str] = mapped_column(ForeignKey("records.id"), index=True)
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("review_items.id"), index=True)
+    path: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(16))  # accept | correct | reject | add
+    reviewer: Mapped[str] = mapped_column(String(200))  # the API key's name
+    reviewer_key_id: Mapped[str] = mapped_column(String(40))
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    from_version: Mapped[int] = mapped_column(Integer)
+    to_version: Mapped[int] = mapped_column(Integer)
+    before_json: Mapped[str | None] = mapped_column(Text)
+    after_json: Mapped[str | None] = mapped_column(Text)
+    # the pipeline's confidence of an undecided field (calibration); null for added items and
+    # for fields a person had already decided
+    confidence_before: Mapped[float | None] = mapped_column(Float)
+    reason_kind: Mapped[str | None] = mapped_column(String(32))
+    value_changed: Mapped[bool] = mapped_column(Boolean)
+    comment: Mapped[str | None] = mapped_column(Text)

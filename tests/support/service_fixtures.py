@@ -74,6 +74,7 @@ def base_values(pg_url: str, *, queue: str) -> dict[str, Any]:
         "callback_timeout_s": 5.0,
         "task_retry_backoff_s": 0.2,
         "task_soft_time_limit_s": 50,
+        "llm_deadline_s": 40,  # the LLM step must give up before the task's soft limit
         "task_hard_time_limit_s": 55,
         "broker_visibility_timeout_s": 60,
         "broker_restore_interval_s": 1,

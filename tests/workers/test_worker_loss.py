@@ -43,6 +43,7 @@ def slow(pg_url: str, slow_llm: FakeLlm) -> Iterator[dict[str, Any]]:
         llm_base_url=slow_llm.url,
         llm_max_attempts=1,
         task_soft_time_limit_s=8,
+        llm_deadline_s=6,
         task_hard_time_limit_s=9,
         broker_visibility_timeout_s=12,
     )
