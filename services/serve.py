@@ -24,14 +24,10 @@ from contextlib import contextmanager
 import uvicorn
 
 from services.config import Settings, get_settings, override_settings
-from services.errors import OgiError
+from services.errors import ServeError
 from services.storage import migrate
 
 log = logging.getLogger(__name__)
-
-
-class ServeError(OgiError):
-    title = "Cannot start the service"
 
 
 class _StopRequestedError(Exception):

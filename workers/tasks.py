@@ -14,8 +14,8 @@ from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_ready
 
 from services.config import get_settings
+from services.errors import QueueUnavailableError, TransientJobError
 from services.jobs import service
-from services.jobs.errors import QueueUnavailableError, TransientJobError
 from services.jobs.service import CallbackRetryError
 from workers.app import DELIVER_CALLBACK, RUN_JOB, app
 

@@ -16,23 +16,13 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from services.api.schemas import JobSubmission
-from services.errors import OgiError
+from services.errors import InvalidSubmissionError, OgiError, UnsupportedMediaTypeError
 from services.jobs.service import NewDocument
 
 JSON_TYPES = ("application/json",)
 NDJSON_TYPES = ("application/x-ndjson", "application/jsonl", "application/json-lines")
 RAW_TYPES = ("text/plain", "application/octet-stream")
 FORM_FIELD_LIMIT = 64 * 1024  # the non-file fields (filename, callback_url) are short
-
-
-class UnsupportedMediaTypeError(OgiError):
-    status = 415
-    title = "Unsupported media type"
-
-
-class InvalidSubmissionError(OgiError):
-    status = 422
-    title = "Invalid submission"
 
 
 @dataclass(frozen=True, slots=True)

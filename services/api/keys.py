@@ -15,20 +15,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from services.config import get_settings
-from services.errors import AuthError, NotFoundError
+from services.errors import AuthError, NotFoundError, PermissionDeniedError
 from services.storage.models import ApiKey
 from services.storage.repositories import apikeys as key_rows
 from services.storage.session import read_session, write_session
 
 SCOPES = ("read", "write")
 _PREFIX = "ogi_"
-
-
-class PermissionDeniedError(AuthError):
-    """A valid key without the scope an endpoint needs (HTTP 403)."""
-
-    status = 403
-    title = "Forbidden"
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,8 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from services.errors import AuthError, OgiError
-from services.jobs.errors import error_code
+from services.errors import AuthError, OgiError, error_code
 
 log = logging.getLogger(__name__)
 

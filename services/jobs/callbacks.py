@@ -20,15 +20,11 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from services.errors import InputError
+from services.errors import InvalidCallbackUrlError
 
 # Statuses worth trying again: the receiver is down, overloaded or slow. Anything else (a 404,
 # a 400) will not change by itself, so the delivery gives up at once.
 RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
-
-
-class InvalidCallbackUrlError(InputError):
-    title = "Invalid callback URL"
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
 
 from services.config import get_settings
-from services.jobs.errors import QueueUnavailableError
+from services.errors import QueueUnavailableError
 from workers.app import DELIVER_CALLBACK, RUN_JOB, app
 
 

@@ -22,15 +22,18 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from schemas.record import Record
 from services.config import Settings, get_settings
-from services.errors import DocumentTooLargeError, LlmError, NotFoundError, OgiError
-from services.jobs import callbacks, queue
-from services.jobs.errors import (
+from services.errors import (
+    DocumentTooLargeError,
     IdempotencyKeyInProgressError,
     IdempotencyKeyMismatchError,
+    LlmError,
+    NotFoundError,
+    OgiError,
     QueueUnavailableError,
     TransientJobError,
     error_code,
 )
+from services.jobs import callbacks, queue
 from services.jobs.progress import ProgressReporter
 from services.jobs.states import is_terminal, state_for_record
 from services.jobs.views import JobError, JobView, error_json, job_view

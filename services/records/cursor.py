@@ -7,7 +7,7 @@ import base64
 import binascii
 import json
 
-from services.records.errors import InvalidRequestError
+from services.errors import InvalidRequestError
 
 _VERSION = 1
 

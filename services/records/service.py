@@ -6,10 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from services.errors import NotFoundError
+from services.errors import InvalidRequestError, NotFoundError
 from services.jobs.views import as_utc
 from services.records import cursor
-from services.records.errors import InvalidRequestError
 from services.records.export import ExportFormat, export_bytes
 from services.storage.models import StoredRecord
 from services.storage.repositories import records as record_rows

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 
 from schemas.record import Span
+from services.errors import InvalidDecisionError, TextNotFoundError
 from services.pipeline.normalise import NormalisedText, normalise, source_copy
-from services.review.errors import InvalidDecisionError, TextNotFoundError
 
 MIN_CHARS = 4  # shorter text is found in too many places to mean one item
 _MARKER = re.compile(

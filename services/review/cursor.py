@@ -8,7 +8,7 @@ import binascii
 import json
 from datetime import datetime
 
-from services.records.errors import InvalidRequestError
+from services.errors import InvalidRequestError
 
 _VERSION = 1
 

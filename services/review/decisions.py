@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from schemas.keys import ReviewStatus
 from schemas.record import Field, Record, Review, Value
+from services.errors import InvalidDecisionError
 from services.review.align import align
-from services.review.errors import InvalidDecisionError
 from services.review.paths import ListName, get_field, insert_item, list_name_of, remove_item
 from services.review.paths import set_field as put_field
 from services.review.values import parse_value

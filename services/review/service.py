@@ -26,14 +26,17 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from schemas.record import Field, Record
 from services.config import get_settings
-from services.errors import NotFoundError
+from services.errors import (
+    InvalidDecisionError,
+    InvalidRequestError,
+    NotFoundError,
+    StaleDecisionError,
+)
 from services.jobs.service import filter_columns
 from services.jobs.views import as_utc
 from services.pipeline.recheck import recheck
-from services.records.errors import InvalidRequestError
 from services.review import calibration, cursor, decisions
 from services.review.decisions import Applied
-from services.review.errors import InvalidDecisionError, StaleDecisionError
 from services.review.paths import LISTS, ListName, UnknownPathError, get_field, list_name_of
 from services.review.sync import SyncResult, sync_review_items
 from services.review.views import (

@@ -22,7 +22,7 @@ from typing import NoReturn, get_args
 
 from schemas.keys import DocType, FormatVersion, Script
 from schemas.record import Value
-from services.review.errors import InvalidDecisionError
+from services.errors import InvalidDecisionError
 from services.review.paths import list_name_of, table_of
 
 _AMOUNTS = frozenset({"proactive.fees.amount", "proactive.procurement.amount"})

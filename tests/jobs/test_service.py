@@ -10,10 +10,15 @@ import pytest
 import redis
 
 from services.config import Settings
-from services.errors import BinaryDocumentError, DocumentTooLargeError, EmptyDocumentError
+from services.errors import (
+    BinaryDocumentError,
+    DocumentTooLargeError,
+    EmptyDocumentError,
+    IdempotencyKeyMismatchError,
+    InvalidCallbackUrlError,
+)
 from services.jobs import service
-from services.jobs.callbacks import InvalidCallbackUrlError, verify
-from services.jobs.errors import IdempotencyKeyMismatchError
+from services.jobs.callbacks import verify
 from services.jobs.service import CallbackRetryError, NewDocument
 from services.records.service import get_record, list_versions
 from tests.support.callbacks import CallbackReceiver

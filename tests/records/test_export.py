@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from schemas.record import Record
+from services.errors import InvalidRequestError
 from services.pipeline import extract
 from services.records import cursor
-from services.records.errors import InvalidRequestError
 from services.records.flatten import COLUMNS, FIELD_PATHS, flatten
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from services.errors import InvalidDecisionError, TextNotFoundError
 from services.review.align import align, clean_item_text
-from services.review.errors import InvalidDecisionError, TextNotFoundError
 
 DOCUMENT = (
     "五、存在的主要问题及改进情况\n"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from schemas.record import Record
+from services.errors import InvalidDecisionError, TextNotFoundError
 from services.pipeline import extract
 from services.review import decisions
-from services.review.errors import InvalidDecisionError, TextNotFoundError
 from services.review.paths import get_field, insert_item, keyed_fields
 from tests.review.documents import MISSED_PROBLEM, report
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.review.errors import InvalidDecisionError
+from services.errors import InvalidDecisionError
 from services.review.values import parse_value
 
 

@@ -12,7 +12,7 @@ from services.api.auth import Reader, Writer
 from services.api.problems import problem_for
 from services.api.schemas import BatchItem, BatchResult, JobSubmission
 from services.config import get_settings
-from services.errors import OgiError
+from services.errors import InvalidSubmissionError, OgiError
 from services.jobs import service
 from services.jobs.views import JobView, Links
 
@@ -130,7 +130,7 @@ def _submit_item(
     """One document of a batch; its error is reported in its place, not raised."""
     try:
         if item.document is None:
-            raise item.error or intake.InvalidSubmissionError("empty item", where=f"item {index}")
+            raise item.error or InvalidSubmissionError("empty item", where=f"item {index}")
         # each item has its own key, so a retried batch replays item by item
         submitted = service.submit(
             item.document, principal=principal, idempotency_key=f"{key}#{index}" if key else None

@@ -18,9 +18,8 @@ from services.api.auth import Reader, Writer
 from services.api.keys import Principal
 from services.api.problems import problem_for, problem_response
 from services.config import get_settings
-from services.records.errors import InvalidRequestError
+from services.errors import InvalidRequestError, PreconditionRequiredError, StaleDecisionError
 from services.review import service
-from services.review.errors import PreconditionRequiredError, StaleDecisionError
 from services.review.paths import TABLES, ListName, TableName
 from services.review.reasons import KINDS, ReasonKind
 from services.review.service import MAX_PAGE_SIZE, Decision, Reviewer

@@ -64,7 +64,16 @@ REQUEST_TERMS: tuple[Term, ...] = (
     _term("row", "rejected_petition", "信访举报投诉类申请", "信访举报", "举报投诉"),
     _term("row", "rejected_duplicate", "重复申请"),
     _term("row", "rejected_publication", "要求提供公开出版物", "出版物"),
-    _term("row", "rejected_excessive", "无正当理由大量反复申请", "大量反复", "反复申请"),
+    # 反覆: a mirror's phrase-level script flip writes 反复 as 反覆, which stays 覆 once simplified.
+    _term(
+        "row",
+        "rejected_excessive",
+        "无正当理由大量反复申请",
+        "大量反复",
+        "反复申请",
+        "大量反覆",
+        "反覆申请",
+    ),
     _term(
         "row",
         "rejected_confirm",

@@ -123,3 +123,9 @@ def test_fuzzy_matching_of_an_ocr_slip() -> None:
     assert match.fuzzy == "属于行政查询事项"
     assert REQUESTS.fuzzy("春节期间全市天气以晴好为主", exclude=set()).role is None
     assert REQUESTS.fuzzy("8.属于行政査洵事项", exclude={"denied_admin_query"}).role is None
+
+
+def test_a_script_flip_round_trip_variant() -> None:
+    # s2t writes 反复 as 反覆; simplifying character by character keeps 覆.
+    match = REQUESTS.match("4.无正当理由大量反覆申请")
+    assert (match.role, match.key) == ("row", "rejected_excessive")
