@@ -44,6 +44,9 @@ REQUEST_ROWS = (
     "carried_forward",
 )
 
+# （六）其他处理 split into three rows (2021 template).
+REQUEST_OTHER_SPLIT = ("other_no_correction", "other_unpaid_fee", "other_other")
+
 # Rows whose sum is （七）总计. `other` and the `other_*` rows are alternatives (one row in the
 # 2019 template, three in 2021); a document carries one form or the other.
 REQUEST_RESULT_ROWS = tuple(

@@ -13,13 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 
-from schemas.keys import REQUEST_COLUMNS, REQUEST_RESULT_ROWS, REVIEW_GROUPS
+from schemas.keys import REQUEST_COLUMNS, REQUEST_OTHER_SPLIT, REQUEST_RESULT_ROWS, REVIEW_GROUPS
 from schemas.record import Check
 from services.pipeline.model import Extracted, Tables, Value
 
 FAILED_CAP = 0.45
 YEAR_CHECK = "metadata.report_year"
-_OTHER_SPLIT = ("other_no_correction", "other_unpaid_fee", "other_other")
 _ROW_PARTS = REQUEST_COLUMNS[:-1]
 _REVIEW_PARTS = ("upheld", "corrected", "other", "pending")
 
@@ -52,7 +51,7 @@ def identities(values: Mapping[str, Value]) -> Iterator[Identity]:
     """Every identity the record's rows and columns allow."""
     rows = {path.split(".")[1] for path in values if path.startswith("requests.")}
     results = [r for r in REQUEST_RESULT_ROWS if r in rows]
-    if "other" in results and any(r in rows for r in _OTHER_SPLIT):
+    if "other" in results and any(r in rows for r in REQUEST_OTHER_SPLIT):
         results.remove("other")  # (六) printed both as a subtotal and split: count the parts once
     for col in REQUEST_COLUMNS:
         yield (

@@ -180,15 +180,21 @@ def segment_group(
     best: list[float] = [0.0] * (n + 1)
     choice: list[int] = [0] * (n + 1)
     matches: dict[tuple[int, int], Match] = {}
+    for k in range(n):
+        token = tokens[first + k]
+        matches[(k, k + 1)] = vocab.match(text[token.start : token.end])
     for i in range(1, n + 1):
         best[i] = -1.0
         for size in range(1, min(_MAX_JOIN, i) + 1):
             j = i - size
-            raw = "".join(
-                text[tokens[first + k].start : tokens[first + k].end] for k in range(j, i)
-            )
-            match = vocab.match(raw)
-            matches[(j, i)] = match
+            if size > 1:
+                if not _worth_joining(tokens, first, j, i, matches):
+                    continue
+                raw = "".join(
+                    text[tokens[first + k].start : tokens[first + k].end] for k in range(j, i)
+                )
+                matches[(j, i)] = vocab.match(raw)
+            match = matches[(j, i)]
             score = best[j] + _score(match) - 0.01 * (size - 1)
             if score > best[i]:
                 best[i] = score
@@ -203,6 +209,20 @@ def segment_group(
         i = j
     labels.reverse()
     return labels
+
+
+def _worth_joining(
+    tokens: Sequence[Token], first: int, j: int, i: int, matches: dict[tuple[int, int], Match]
+) -> bool:
+    """Only a label wrapped onto a new line is worth rejoining: pieces on several lines, not all
+    of them naming different things (in a clean table every cell is recognised on its own; a
+    wrapped one leaves a piece naming nothing, or two pieces naming the same row)."""
+    if tokens[first + j].line == tokens[first + i - 1].line:
+        return False
+    named = [matches[(k, k + 1)] for k in range(j, i)]
+    if any(m.role is None for m in named):
+        return True
+    return len({(m.role, m.key) for m in named}) < len(named)
 
 
 def _score(match: Match) -> float:

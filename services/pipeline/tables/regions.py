@@ -11,8 +11,9 @@ table parser reads. The section hints only break ties: they may be missing or wr
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from services.pipeline.model import Section
 
@@ -53,8 +54,7 @@ class AnchorSet:
             for word, key in table.words.items():
                 owners.setdefault(word, []).append((index, key))
         self._owners = owners
-        ordered = sorted(owners, key=len, reverse=True)
-        self._pattern = re.compile("|".join(re.escape(w) for w in ordered))
+        self._pattern = re.compile(trie_pattern(owners))
 
     def windows(self, text: str, sections: Sequence[Section]) -> list[Window | None]:
         """Each table's window, or None where its anchors are too few."""
@@ -64,6 +64,29 @@ class AnchorSet:
                 for index, key in self._owners[m.group()]:
                     hits[index].append((m.start(), key))
         return [_window(text, h, t, sections) for h, t in zip(hits, self.tables, strict=True)]
+
+
+def trie_pattern(words: Iterable[str]) -> str:
+    """One regex for many literal words, factored by common prefixes (longest match first).
+
+    Python's `re` tries a flat alternation word by word at every position; a trie checks each
+    character once, which makes the anchor pass several times faster on long texts.
+    """
+    trie: dict[str, dict[str, Any]] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # end of a word
+    return _node_pattern(trie)
+
+
+def _node_pattern(node: dict[str, dict[str, Any]]) -> str:
+    branches = [re.escape(ch) + _node_pattern(child) for ch, child in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 def _window(

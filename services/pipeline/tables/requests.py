@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import product
 
-from schemas.keys import REQUEST_COLUMNS
+from schemas.keys import REQUEST_COLUMNS, REQUEST_OTHER_SPLIT
 from services.pipeline.model import Extracted, Grid
 from services.pipeline.tables.cells import (
     FUZZY_LABEL,
@@ -33,7 +33,6 @@ from services.pipeline.tables.scan import Scan, anchors_for
 from services.pipeline.tables.templates import (
     OTHER_OTHER_WORDS,
     REQUEST_NCOLS,
-    REQUEST_OTHER_SPLIT,
     REQUEST_ROW_ORDER,
     REQUEST_TERMS,
     TOTAL_WORDS,

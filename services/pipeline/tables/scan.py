@@ -68,18 +68,22 @@ def scan(text: str, window: Window, source: TokenSource, vocab: Vocabulary) -> S
     return Scan(window, tokens, blocks_of(text, tokens, vocab))
 
 
+_MAX_HEADER_CHARS = 400  # a header block, even wrapped or printed vertically, is shorter
 _MARKERS = re.compile("|".join(f"({p.pattern})" for p, _, _ in TEMPLATE_MARKERS))
 
 
 def template_votes(text: str, blocks: Sequence[Block]) -> dict[str, float]:
     """Evidence for each template from header and label wording (each marker counted once)."""
     seen: set[int] = set()
+    done: set[tuple[int, int]] = set()  # the tables' windows overlap: a block may come twice
     for block in blocks:
         if block.kind != "text":
             continue
+        span = (block.tokens[0].start, block.tokens[-1].end)
+        if span in done or span[1] - span[0] > _MAX_HEADER_CHARS:
+            continue  # seen, or a paragraph of prose rather than a header
+        done.add(span)
         joined = "".join(text[t.start : t.end] for t in block.tokens)
-        if len(joined) > 2000:
-            continue  # a paragraph of prose, not a header
         for m in _MARKERS.finditer(compact(joined).full):
             if m.lastindex is not None:
                 seen.add(m.lastindex - 1)

@@ -12,7 +12,13 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from schemas.keys import PROACTIVE_2019, PROACTIVE_2021, REQUEST_COLUMNS, REVIEW_COLUMNS
+from schemas.keys import (
+    PROACTIVE_2019,
+    PROACTIVE_2021,
+    REQUEST_COLUMNS,
+    REQUEST_ROWS,
+    REVIEW_COLUMNS,
+)
 
 Role = Literal["row", "group", "rowgroup", "extra", "header"]
 TableName = Literal["proactive", "requests", "reviews_litigation"]
@@ -118,35 +124,7 @@ REQUEST_TERMS: tuple[Term, ...] = (
 OTHER_OTHER_WORDS = frozenset({"其他", "其它"})
 TOTAL_WORDS = frozenset({"总计", "合计总数"})
 
-REQUEST_ROW_ORDER: tuple[str, ...] = (
-    "new_received",
-    "carried_over",
-    "granted",
-    "partially_granted",
-    "denied_state_secret",
-    "denied_prohibited_by_law",
-    "denied_security_stability",
-    "denied_third_party",
-    "denied_internal_affairs",
-    "denied_process_info",
-    "denied_enforcement_files",
-    "denied_admin_query",
-    "unavailable_not_held",
-    "unavailable_needs_creation",
-    "unavailable_unclear",
-    "rejected_petition",
-    "rejected_duplicate",
-    "rejected_publication",
-    "rejected_excessive",
-    "rejected_confirm",
-    "other",
-    "other_no_correction",
-    "other_unpaid_fee",
-    "other_other",
-    "total_processed",
-    "carried_forward",
-)
-REQUEST_OTHER_SPLIT = ("other_no_correction", "other_unpaid_fee", "other_other")
+REQUEST_ROW_ORDER = REQUEST_ROWS  # the template's order, which the schema keeps
 REQUEST_NCOLS = len(REQUEST_COLUMNS)
 
 # --- 二、主动公开政府信息情况 ------------------------------------------------------------------

@@ -129,3 +129,10 @@ def test_a_script_flip_round_trip_variant() -> None:
     # s2t writes 反复 as 反覆; simplifying character by character keeps 覆.
     match = REQUESTS.match("4.无正当理由大量反覆申请")
     assert (match.role, match.key) == ("row", "rejected_excessive")
+
+
+def test_a_label_wrapped_between_two_of_its_own_cores() -> None:
+    text = "2.没有现成信\n息需要另行制作\n"
+    tokens = tokenise(text)
+    (label,) = segment_group(text, tokens, 0, len(tokens) - 1, REQUESTS)
+    assert label.key == "unavailable_needs_creation"
