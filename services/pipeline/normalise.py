@@ -101,7 +101,10 @@ def normalise(original: str) -> NormalisedText:
     table = _traditional_table(text)
     traditional = _count_chars(text, table)
     if table:
-        text = text.translate(table)  # one for one: positions unchanged
+        # OpenCC's phrase-aware conversion reads 反覆 as 反复, which a character table cannot;
+        # it keeps the length in all but rare cases, and then the 1:1 table stands in.
+        converted = _convert(text)
+        text = converted if len(converted) == len(text) else text.translate(table)
 
     text, stage = apply_edits(text, _regex_deletions(_PINYIN_GLOSS, text))
     offsets.push(stage)

@@ -88,3 +88,7 @@ def test_cells_with_units_are_not_taken_for_a_spaced_number() -> None:
 def test_a_breadcrumb_broken_over_two_lines_is_blanked() -> None:
     doc = normalise("当前位置: 首\n页 > 政务公开 > 年报\n标题")
     assert doc.text == "\n\n标题"
+
+
+def test_traditional_phrases_convert_as_phrases() -> None:
+    assert normalise("無正當理由大量反覆申請").text == "无正当理由大量反复申请"
