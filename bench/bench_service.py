@@ -128,6 +128,7 @@ def main() -> int:
     parser.add_argument("--docs", type=int, default=400)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=20, help="submissions per client")
+    parser.add_argument("--api-processes", type=int, default=1, help="uvicorn worker processes")
     args = parser.parse_args()
 
     import redis
@@ -158,7 +159,7 @@ def main() -> int:
         env,
         logs,
     )
-    api = UvicornServer(env, logs)
+    api = UvicornServer(env, logs, processes=args.api_processes)
     worker = CeleryWorker(env, logs, queue="ogi-bench", concurrency=2)
     try:
         llm.start()

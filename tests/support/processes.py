@@ -122,7 +122,7 @@ class CeleryWorker(ChildProcess):
 
 
 class UvicornServer(ChildProcess):
-    def __init__(self, env: dict[str, str], log_dir: Path) -> None:
+    def __init__(self, env: dict[str, str], log_dir: Path, *, processes: int = 1) -> None:
         self.port = free_port()
         command = [
             sys.executable,
@@ -136,6 +136,7 @@ class UvicornServer(ChildProcess):
             str(self.port),
             "--log-level",
             "warning",
+            *(["--workers", str(processes)] if processes > 1 else []),
         ]
         super().__init__("api", command, env, log_dir)
 
