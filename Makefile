@@ -40,6 +40,7 @@ fmt: install ## apply ruff's formatting and safe fixes
 bench: install ## extraction speed/memory, LLM token use and overhead (service load: bench-service)
 	$(BIN)/python bench/bench_extract.py
 	$(BIN)/python bench/bench_tables.py
+	$(BIN)/python bench/bench_calibration.py
 	$(BIN)/python bench/bench_llm.py
 
 bench-service: install ## end-to-end docs/s with 2 workers and API latency at 50 clients (loopback)
