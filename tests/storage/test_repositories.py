@@ -78,14 +78,17 @@ def _seed_job(job_id: str = "job_1") -> None:
         jobs.add(session, _job(job_id, _document().id))
 
 
-def test_add_if_absent_returns_the_stored_document(db: Settings) -> None:
+def test_add_if_absent_keeps_the_first_stored_document(db: Settings) -> None:
+    first = _document()
     with write_session() as session:
-        first = documents.add_if_absent(session, _document())
+        documents.add_if_absent(session, first)
+    second = _document()
+    second.filename = "another-name.txt"
     with write_session() as session:
-        again = documents.add_if_absent(session, _document())
-    assert again.id == first.id
+        documents.add_if_absent(session, second)  # same id: no error, nothing overwritten
     with read_session() as session:
-        assert documents.get(session, first.id) is not None
+        stored = documents.get(session, first.id)
+        assert stored is not None and stored.filename == first.filename
 
 
 def test_a_claim_is_exclusive_until_its_lease_runs_out(db: Settings) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from services.storage.models import Document
@@ -13,21 +14,13 @@ def get(session: Session, document_id: str) -> Document | None:
     return session.get(Document, document_id)
 
 
-def add_if_absent(session: Session, document: Document) -> Document:
-    """Insert the document unless one with its id exists; return the stored one."""
-    existing = session.get(Document, document.id)
-    if existing is not None:
-        return existing
-    try:
-        # a savepoint, so losing a race to a concurrent insert keeps the outer transaction
-        with session.begin_nested():
-            session.add(document)
-    except IntegrityError:
-        stored = session.get(Document, document.id)
-        if stored is None:
-            raise
-        return stored
-    return document
+def add_if_absent(session: Session, document: Document) -> None:
+    """Insert the document unless one with its id exists (one statement, no savepoint: a
+    concurrent insert of the same content is not an error)."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    values = {c.key: getattr(document, c.key) for c in Document.__table__.columns}
+    values = {k: v for k, v in values.items() if v is not None}
+    session.execute(insert(Document).values(**values).on_conflict_do_nothing())
 
 
 def lock(session: Session, document_id: str) -> None:
