@@ -107,9 +107,10 @@ def _format_version(text: str, year: int | None) -> Extracted:
         return Extracted("2021", None, 0.4, "rule")
     if year is not None and year <= 2018:
         return Extracted("pre2019", None, 0.9, "rule")
-    if year is not None and year >= 2019 and _REPORT_CUES.search(text):
-        # A report of the template era with no table at all: most likely a prose-only report.
-        return Extracted("pre2019", None, 0.5, "rule")
+    if year is not None and _REPORT_CUES.search(text):
+        # A report of the template era whose tables did not survive (or were never printed):
+        # the template follows from the report year, with less certainty.
+        return Extracted("2021" if year >= 2021 else "2019", None, 0.6, "rule")
     return Extracted(None, None, 0.6, "rule")
 
 

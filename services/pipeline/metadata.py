@@ -16,7 +16,12 @@ from services.pipeline.model import Extracted, Section
 
 _TITLE_LINE = re.compile(
     r"^[ \t|]*(?:标题[::]?[ \t|]*)?([^\n|]{0,60}?(?:20\d{2}|[一二〇○零]{4})\s*年度?[^\n|]{0,40}?"
-    r"(?:报告|年报|工作要点|工作计划|工作安排))[ \t|]*$",
+    r"(?:报告|年报|工作要点|工作计划|工作安排)(?:的通知)?(?:\(20\d{2}年度?\))?)[ \t|]*$",
+    re.M,
+)
+# "国家统计局政府信息公开工作年度报告(2021年)": the year after the title words.
+_TITLE_YEAR_AFTER = re.compile(
+    r"^[ \t|]*([^\n|]{2,60}?(?:信息公开|政务公开)[^\n|]{0,20}?(?:报告|年报)\s*\(20\d{2}年度?\))[ \t|]*$",
     re.M,
 )
 _HEADER_FIELD = r"[ \t]*[::]?[ \t|]*([^\n|]*?)[ \t]*(?:\||$|\n)"
@@ -36,6 +41,10 @@ _AGENCY_BEFORE_YEAR = re.compile(r"^(.{2,40}?)(?:关于)?(?:20\d{2}|[一二〇�
 _AGENCY_NAME = re.compile(
     r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,12}(?:局|厅|委员会|办公室|人民政府|管理委员会))"
 )
+_AGENCY_AFTER_YEAR = re.compile(
+    r"^(?:20\d{2})\s*年度?(.{2,30}?)(?:关于)?(?:政府信息公开|政务公开|信息公开)"
+)
+_AGENCY_BEFORE_WORDS = re.compile(r"^(.{2,30}?)(?:关于)?(?:政府信息公开|政务公开)")
 _SIGN_DATE = re.compile(r"(20\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _ISO_DATE = re.compile(r"(20\d{2})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})")
 _YEAR_IN = re.compile(r"(20\d{2})\s*年")
@@ -64,10 +73,11 @@ def extract_metadata(
 
 def _title(text: str) -> Extracted:
     head = text[:2500]
-    for m in _TITLE_LINE.finditer(head):
-        value = m.group(1).strip()
-        if len(value) >= 8:
-            return Extracted(value, (m.start(1), m.start(1) + len(value)), 0.95, "rule")
+    for pattern in (_TITLE_LINE, _TITLE_YEAR_AFTER):
+        for m in pattern.finditer(head):
+            value = m.group(1).strip()
+            if len(value) >= 8:
+                return Extracted(value, (m.start(1), m.start(1) + len(value)), 0.95, "rule")
     header = _HEADER_TITLE.search(head)
     if header and len(header.group(1).strip()) >= 6:
         value = header.group(1).strip()
@@ -77,10 +87,12 @@ def _title(text: str) -> Extracted:
 
 def _agency(text: str, title: Extracted) -> Extracted:
     if isinstance(title.value, str) and title.span is not None:
-        m = _AGENCY_BEFORE_YEAR.match(title.value)
-        if m and _AGENCY.fullmatch(m.group(1)):
-            start = title.span[0]
-            return Extracted(m.group(1), (start, start + len(m.group(1))), 0.93, "rule")
+        named = _agency_in_title(title.value, title.span[0])
+        if named is not None:
+            return named
+        above = _agency_line_above(text, title.span[0])
+        if above is not None:
+            return above
     tail = _sign_off(text)
     if tail is not None:
         return tail
@@ -99,6 +111,25 @@ def _agency(text: str, title: Extracted) -> Extracted:
         if value:
             return Extracted(value, (m.start(1), m.start(1) + len(value)), 0.55, "rule")
     return Extracted(None, None, 0.5, "rule", ["no agency name found"])
+
+
+def _agency_in_title(title: str, start: int) -> Extracted | None:
+    """`某局2021年…报告`, `2022年度某局…报告` or `某局政府信息公开…报告(2021年)`."""
+    for pattern in (_AGENCY_BEFORE_YEAR, _AGENCY_AFTER_YEAR, _AGENCY_BEFORE_WORDS):
+        m = pattern.match(title)
+        if m and _AGENCY.fullmatch(m.group(1)):
+            return Extracted(m.group(1), (start + m.start(1), start + m.end(1)), 0.93, "rule")
+    return None
+
+
+def _agency_line_above(text: str, title_start: int) -> Extracted | None:
+    """A title split over two lines: the agency's name alone on the line above."""
+    above = text[max(0, title_start - 40) : title_start].rstrip("\n \t|").rsplit("\n", 1)[-1]
+    name = above.strip(" \t|")
+    if 2 <= len(name) <= 30 and _AGENCY.fullmatch(name):
+        pos = text.rfind(name, 0, title_start)
+        return Extracted(name, (pos, pos + len(name)), 0.9, "rule")
+    return None
 
 
 def _sign_off(text: str) -> Extracted | None:

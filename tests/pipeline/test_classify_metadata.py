@@ -97,3 +97,32 @@ def test_narrative_reads_through_wrapped_lines_and_spans_stay_exact() -> None:
     assert total.value == 2027 and total.span is not None
     assert doc.text[total.span[0] : total.span[1]] == "2027"
     assert numbers["fees_collected"].value == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "agency", "year", "title"),
+    [
+        (
+            "2022年度上海市财政局政府信息公开工作年度报告\n\n一、总体情况\n",
+            "上海市财政局",
+            2022,
+            "2022年度上海市财政局政府信息公开工作年度报告",
+        ),
+        (
+            "国家统计局政府信息公开工作年度报告(2021年)\n一、总体情况\n",
+            "国家统计局",
+            2021,
+            "国家统计局政府信息公开工作年度报告(2021年)",
+        ),
+        (
+            "广州市越秀区教育局\n2021年政府信息公开工作年度报告\n一、总体情况\n",
+            "广州市越秀区教育局",
+            2021,
+            "2021年政府信息公开工作年度报告",
+        ),
+    ],
+)
+def test_title_forms(text: str, agency: str, year: int, title: str) -> None:
+    kinds, meta, _ = _run(text)
+    assert (meta["agency"], meta["report_year"], meta["title"]) == (agency, year, title)
+    assert kinds["format_version"] == "2021"  # no tables printed: the year decides, unsure
