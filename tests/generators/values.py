@@ -15,6 +15,8 @@ from schemas.keys import (
     PROACTIVE_2019,
     PROACTIVE_2021,
     REQUEST_COLUMNS,
+    REQUEST_OTHER_SPLIT,
+    REQUEST_RESULT_ROWS,
     REVIEW_COLUMNS,
     REVIEW_GROUPS,
 )
@@ -24,27 +26,11 @@ APPLICANT_COLUMNS = REQUEST_COLUMNS[:-1]  # the six columns whose sum is `total`
 REVIEW_PARTS = REVIEW_COLUMNS[:-1]  # upheld, corrected, other, pending
 
 _BEFORE_RESULTS = ("new_received", "carried_over")
-_RESULTS_COMMON = (
-    "granted",
-    "partially_granted",
-    "denied_state_secret",
-    "denied_prohibited_by_law",
-    "denied_security_stability",
-    "denied_third_party",
-    "denied_internal_affairs",
-    "denied_process_info",
-    "denied_enforcement_files",
-    "denied_admin_query",
-    "unavailable_not_held",
-    "unavailable_needs_creation",
-    "unavailable_unclear",
-    "rejected_petition",
-    "rejected_duplicate",
-    "rejected_publication",
-    "rejected_excessive",
-    "rejected_confirm",
+# The result rows every template has, in print order; (六) is one row or three.
+_RESULTS_COMMON = tuple(
+    r for r in REQUEST_RESULT_ROWS if r != "other" and r not in REQUEST_OTHER_SPLIT
 )
-OTHER_SPLIT = ("other_no_correction", "other_unpaid_fee", "other_other")
+OTHER_SPLIT = REQUEST_OTHER_SPLIT
 _AFTER_RESULTS = ("total_processed", "carried_forward")
 
 
