@@ -10,7 +10,7 @@ decides). `services.pipeline.recheck` applies it again to a stored record after 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import date
 
 from schemas.keys import REQUEST_COLUMNS, REQUEST_OTHER_SPLIT, REQUEST_RESULT_ROWS, REVIEW_GROUPS
@@ -50,9 +50,7 @@ def evaluate(values: Mapping[str, Value], today: date | None = None) -> list[Che
 def identities(values: Mapping[str, Value]) -> Iterator[Identity]:
     """Every identity the record's rows and columns allow."""
     rows = {path.split(".")[1] for path in values if path.startswith("requests.")}
-    results = [r for r in REQUEST_RESULT_ROWS if r in rows]
-    if "other" in results and any(r in rows for r in REQUEST_OTHER_SPLIT):
-        results.remove("other")  # (六) printed both as a subtotal and split: count the parts once
+    results = result_rows(rows)
     for col in REQUEST_COLUMNS:
         yield (
             f"requests.balance.{col}",
@@ -80,6 +78,15 @@ def identities(values: Mapping[str, Value]) -> Iterator[Identity]:
             [f"reviews_litigation.{group}.{col}" for col in _REVIEW_PARTS],
             [f"reviews_litigation.{group}.total"],
         )
+
+
+def result_rows(present: Collection[str]) -> list[str]:
+    """The result rows present whose sum is (七)总计, in print order. When (六) is printed both
+    as one row and split into its three parts, the parts count and the subtotal does not."""
+    results = [r for r in REQUEST_RESULT_ROWS if r in present]
+    if "other" in results and any(r in present for r in REQUEST_OTHER_SPLIT):
+        results.remove("other")
+    return results
 
 
 def _cells(tables: Tables, metadata: dict[str, Extracted]) -> Iterator[tuple[str, Extracted]]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from itertools import product
 
 from schemas.keys import REQUEST_COLUMNS, REQUEST_OTHER_SPLIT
+from services.pipeline.checks import result_rows
 from services.pipeline.model import Extracted, Grid
 from services.pipeline.tables.cells import (
     FUZZY_LABEL,
@@ -229,9 +230,7 @@ def _refine_by_columns(readings: dict[str, tuple[Label, RowReading]], shape: Row
 
 def _identities(rows: set[str]) -> list[list[tuple[str, int]]]:
     """Each identity as signed terms that must add up to zero, per column."""
-    results = [r for r in _RESULTS if r in rows]
-    if "other" in results and any(r in rows for r in REQUEST_OTHER_SPLIT):
-        results.remove("other")
+    results = result_rows(rows)
     out: list[list[tuple[str, int]]] = []
     if all(r in rows for r in (*_BEFORE, *_AFTER)):
         out.append([("new_received", 1), ("carried_over", 1), *((r, -1) for r in _AFTER)])
