@@ -108,7 +108,7 @@ def normalise(original: str) -> NormalisedText:
 
     text, stage = apply_edits(text, _regex_deletions(_PINYIN_GLOSS, text))
     offsets.push(stage)
-    if "(" in text:  # glosses on glosses ("報(bào)(gào)"): the second pass catches the rest
+    if stage is not None:  # glosses on glosses ("報(bào)(gào)"): a second pass catches the rest
         text, stage = apply_edits(text, _regex_deletions(_PINYIN_GLOSS, text))
         offsets.push(stage)
 
