@@ -70,7 +70,7 @@ def extract(
 
     with clock("decode"):
         text = decode.decode(data) if isinstance(data, bytes) else decode.check_text(data)
-    doc_id = document_id or content_id(data)
+    doc_id = document_id or content_id(text)
 
     with clock("normalise"):
         doc = normalise.normalise(text)
@@ -108,10 +108,10 @@ def extract(
     return record
 
 
-def content_id(data: bytes | str) -> str:
-    """A document's id: the SHA-256 of its submitted bytes (text is hashed as UTF-8)."""
-    raw = data if isinstance(data, bytes) else data.encode("utf-8")
-    return "doc_" + hashlib.sha256(raw).hexdigest()[:24]
+def content_id(text: str) -> str:
+    """A document's id: the SHA-256 of its decoded text, so the same report submitted in
+    another encoding is the same document (the service's deduplication relies on it)."""
+    return "doc_" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
 class _StageClock:
